@@ -1,0 +1,3 @@
+"""btconsole: a terminal trading console for Backtrader strategies on a simulated market or Alpaca."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,86 @@
+"""Domain models every layer shares. Imports nothing of the project beyond itself."""
+
+from console.domain.account import Account, Position
+from console.domain.base import DomainModel, utc_now
+from console.domain.enums import (
+    AccountType,
+    AssetClass,
+    Mode,
+    OptionType,
+    OrderClass,
+    OrderStatus,
+    OrderType,
+    PositionIntent,
+    Side,
+    Timeframe,
+    TimeInForce,
+    TradeEvent,
+)
+from console.domain.events import (
+    AccountUpdate,
+    ClockUpdate,
+    ConnectionState,
+    ConnectionStatus,
+    ErrorEvent,
+    OrderUpdate,
+)
+from console.domain.market import Asset, Bar, Quote, Trade
+from console.domain.options import Greeks, GreeksSource, OptionChain, OptionContract, OptionQuote
+from console.domain.orders import (
+    OPTION_MULTIPLIER,
+    Fill,
+    IllegalTransition,
+    OptionLeg,
+    Order,
+    OrderRequest,
+    StopLoss,
+    TakeProfit,
+)
+from console.domain.symbols import OccSymbol, SymbolError, format_occ, is_option_symbol, parse_occ
+
+__all__ = [
+    "OPTION_MULTIPLIER",
+    "Account",
+    "AccountType",
+    "AccountUpdate",
+    "Asset",
+    "AssetClass",
+    "Bar",
+    "ClockUpdate",
+    "ConnectionState",
+    "ConnectionStatus",
+    "DomainModel",
+    "ErrorEvent",
+    "Fill",
+    "Greeks",
+    "GreeksSource",
+    "IllegalTransition",
+    "Mode",
+    "OccSymbol",
+    "OptionChain",
+    "OptionContract",
+    "OptionLeg",
+    "OptionQuote",
+    "OptionType",
+    "Order",
+    "OrderClass",
+    "OrderRequest",
+    "OrderStatus",
+    "OrderType",
+    "OrderUpdate",
+    "Position",
+    "PositionIntent",
+    "Quote",
+    "Side",
+    "StopLoss",
+    "SymbolError",
+    "TakeProfit",
+    "TimeInForce",
+    "Timeframe",
+    "Trade",
+    "TradeEvent",
+    "format_occ",
+    "is_option_symbol",
+    "parse_occ",
+    "utc_now",
+]
