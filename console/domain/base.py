@@ -18,7 +18,7 @@ def _require_utc(value: datetime) -> datetime:
 UtcDatetime = Annotated[datetime, AfterValidator(_require_utc)]
 """A datetime that must carry a timezone; stored converted to UTC."""
 
-Money = Annotated[Decimal, PlainSerializer(lambda d: str(d), return_type=str, when_used="json")]
+Money = Annotated[Decimal, PlainSerializer(str, return_type=str, when_used="json")]
 """An exact amount (price, quantity, cash); serialised to JSON as a string so nothing is rounded."""
 
 

@@ -96,10 +96,21 @@ class OrderRequest(DomainModel):
         self._check_prices()
         self._check_class()
         if self.extended_hours and not (
-            self.type is OrderType.LIMIT and self.time_in_force is TimeInForce.DAY
+            self.type is OrderType.LIMIT and self.time_in_force is TimeInForce.DAY and not self.is_option
         ):
-            raise ValueError("extended-hours orders must be limit orders with time in force day")
+            raise ValueError("extended-hours orders must be stock limit orders with time in force day")
+        if self.is_option:
+            self._check_option_rules()
         return self
+
+    def _check_option_rules(self) -> None:
+        # Alpaca's rules for options: whole contracts, time in force day.
+        if self.time_in_force is not TimeInForce.DAY:
+            raise ValueError("option orders must have time in force day")
+        if self.qty is not None and self.qty != self.qty.to_integral_value():
+            raise ValueError(f"option orders are for whole contracts, got {self.qty}")
+        if self.order_class is OrderClass.MLEG and self.limit_price == 0:
+            raise ValueError("a multi-leg limit needs a non-zero net price (positive debit, negative credit)")
 
     def _check_size(self) -> None:
         if (self.qty is None) == (self.notional is None):
@@ -110,8 +121,11 @@ class OrderRequest(DomainModel):
             raise ValueError("notional orders must be market orders on stocks")
 
     def _check_prices(self) -> None:
+        # A multi-leg limit is a net price: positive is a debit, negative a credit (Alpaca's convention).
+        signed = ("limit_price",) if self.order_class is OrderClass.MLEG else ()
         for name in ("limit_price", "stop_price", "trail_price", "trail_percent"):
-            _positive(name.replace("_", " "), getattr(self, name))
+            if name not in signed:
+                _positive(name.replace("_", " "), getattr(self, name))
         needs_limit = self.type in (OrderType.LIMIT, OrderType.STOP_LIMIT)
         needs_stop = self.type in (OrderType.STOP, OrderType.STOP_LIMIT)
         if needs_limit and self.limit_price is None and self.order_class is not OrderClass.OCO:
@@ -137,7 +151,8 @@ class OrderRequest(DomainModel):
                     raise ValueError("take-profit and stop-loss need a bracket, OCO or OTO order class")
             case OrderClass.BRACKET | OrderClass.OCO:
                 if self.take_profit is None or self.stop_loss is None:
-                    raise ValueError(f"a {self.order_class.value} order needs a take-profit and a stop-loss")
+                    article = "a bracket" if self.order_class is OrderClass.BRACKET else "an OCO"
+                    raise ValueError(f"{article} order needs a take-profit and a stop-loss")
             case OrderClass.OTO:
                 if self.take_profit is None and self.stop_loss is None:
                     raise ValueError("an OTO order needs a take-profit or a stop-loss")
@@ -165,16 +180,31 @@ class OrderRequest(DomainModel):
 
     def _check_exit_prices(self) -> None:
         take, stop = self.take_profit, self.stop_loss
-        if take and stop and self.order_class is not OrderClass.OCO:
-            # The exits close the entry: for a buy the target sits above the stop, for a sell below.
-            if self.side is Side.BUY and take.limit_price <= stop.stop_price:
+        # A bracket's exits close a long (buy) entry above and below it; an OCO is itself the exit, so
+        # a sell OCO closes a long: target above the stop. Either way the exits' side is what counts.
+        closes_long = (self.side is Side.BUY) != (self.order_class is OrderClass.OCO)
+        if take and stop:
+            if closes_long and take.limit_price <= stop.stop_price:
                 raise ValueError(
-                    f"take-profit {take.limit_price} must be above stop-loss {stop.stop_price} for a buy"
+                    f"take-profit {take.limit_price} must be above stop-loss {stop.stop_price} "
+                    "when closing a long position"
                 )
-            if self.side is Side.SELL and take.limit_price >= stop.stop_price:
+            if not closes_long and take.limit_price >= stop.stop_price:
                 raise ValueError(
-                    f"take-profit {take.limit_price} must be below stop-loss {stop.stop_price} for a sell"
+                    f"take-profit {take.limit_price} must be below stop-loss {stop.stop_price} "
+                    "when closing a short position"
                 )
+        entry = self.limit_price if self.order_class is not OrderClass.OCO else None
+        if entry is not None and take is not None:
+            beyond = take.limit_price > entry if self.side is Side.BUY else take.limit_price < entry
+            if not beyond:
+                raise ValueError(
+                    f"take-profit {take.limit_price} must be on the profit side of the entry {entry}"
+                )
+        if entry is not None and stop is not None:
+            beyond = stop.stop_price < entry if self.side is Side.BUY else stop.stop_price > entry
+            if not beyond:
+                raise ValueError(f"stop-loss {stop.stop_price} must be on the loss side of the entry {entry}")
 
     @property
     def is_option(self) -> bool:
@@ -315,11 +345,14 @@ class Order(DomainModel):
 
     @model_validator(mode="after")
     def _check_fill(self) -> Self:
+        self._require_fill_within_qty()
+        return self
+
+    def _require_fill_within_qty(self) -> None:
         if self.filled_qty < 0:
             raise ValueError("filled quantity cannot be negative")
         if self.request.qty is not None and self.filled_qty > self.request.qty:
             raise ValueError(f"filled {self.filled_qty} exceeds the order quantity {self.request.qty}")
-        return self
 
     @property
     def symbol(self) -> str:
@@ -359,7 +392,7 @@ class Order(DomainModel):
         # model_copy skips validation (this is the hot path of every fill), so the fill invariant that
         # the validator holds at construction is checked here by hand.
         moved = self.model_copy(update={**changes, "status": status})
-        moved._check_fill()
+        moved._require_fill_within_qty()
         return moved
 
 
