@@ -74,9 +74,7 @@ class EventBus:
             try:
                 subscription.handler(event)
             except Exception:
-                log.exception(
-                    "event subscriber %r failed on %s", subscription.handler, type(event).__name__
-                )
+                log.exception("event subscriber %r failed on %s", subscription.handler, type(event).__name__)
             else:
                 delivered += 1
         return delivered

@@ -16,6 +16,10 @@ ENGINE_MODULES = [
     "console.bus",
     "console.journal",
     "console.brokers.base",
+    "console.brokers.sim.broker",
+    "console.session",
+    "console.orderline",
+    "console.market.sim_generator",
 ]
 
 

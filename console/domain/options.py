@@ -65,9 +65,7 @@ class OptionContract(DomainModel):
         )
 
     @classmethod
-    def build(
-        cls, underlying: str, expiry: date, option_type: OptionType, strike: Decimal
-    ) -> OptionContract:
+    def build(cls, underlying: str, expiry: date, option_type: OptionType, strike: Decimal) -> OptionContract:
         symbol = format_occ(underlying, expiry, option_type, strike)
         return cls(
             symbol=symbol, underlying=underlying, expiry=expiry, option_type=option_type, strike=strike

@@ -49,9 +49,7 @@ strikes = st.integers(min_value=1, max_value=99_999_999).map(lambda m: Decimal(m
 
 
 @given(roots, expiries, st.sampled_from(list(OptionType)), strikes)
-def test_every_valid_symbol_round_trips(
-    root: str, expiry: date, kind: OptionType, strike: Decimal
-) -> None:
+def test_every_valid_symbol_round_trips(root: str, expiry: date, kind: OptionType, strike: Decimal) -> None:
     symbol = format_occ(root, expiry, kind, strike)
     occ = parse_occ(symbol)
     assert (occ.root, occ.expiry, occ.option_type, occ.strike) == (root, expiry, kind, strike)
