@@ -5,6 +5,8 @@ One factory shared by the CLI, the headless engine and the tests, so they cannot
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from console.brokers.base import Broker
 from console.config import ConfigError
 from console.domain import Mode
@@ -24,7 +26,8 @@ def build_broker(settings: Settings) -> Broker:
         case Mode.SIM:
             from console.brokers.sim.broker import SimBroker
 
-            return SimBroker(settings.sim, watched_symbols(settings))
+            # The sim's clock starts at the wall clock, so its times read as today's.
+            return SimBroker(settings.sim, watched_symbols(settings), start=datetime.now(UTC))
         case Mode.PAPER | Mode.LIVE:
             raise ConfigError(
                 f"broker.mode {settings.broker.mode.value} needs the Alpaca adapter, which this version "

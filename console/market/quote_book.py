@@ -66,10 +66,12 @@ class QuoteBook:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._entries: dict[str, _Entry] = {}
+        self._changed: set[str] = set()
 
     def update_quote(self, quote: Quote) -> None:
         """Record ``quote`` as the symbol's NBBO (an older quote than the one held is ignored)."""
         with self._lock:
+            self._changed.add(quote.symbol)
             entry = self._entry(quote.symbol)
             if entry.quote is None or quote.timestamp >= entry.quote.timestamp:
                 entry.quote = quote
@@ -79,6 +81,7 @@ class QuoteBook:
     def update_trade(self, trade: Trade) -> None:
         """Record a print: last price, the day's volume, the sparkline; the day's first trade opens it."""
         with self._lock:
+            self._changed.add(trade.symbol)
             entry = self._entry(trade.symbol)
             day = trade.timestamp.astimezone(NEW_YORK).date()
             if day != entry.session_day:
@@ -115,6 +118,15 @@ class QuoteBook:
         """Every symbol's row, copied out under the lock."""
         with self._lock:
             return {symbol: _row(symbol, entry) for symbol, entry in self._entries.items()}
+
+    def take_changed(self) -> dict[str, QuoteBookRow]:
+        """Rows of the symbols updated since the last call: what a repaint needs, and no more.
+
+        For one consumer (the UI's frame timer); a second caller would steal the first one's changes.
+        """
+        with self._lock:
+            changed, self._changed = self._changed, set()
+            return {symbol: _row(symbol, self._entries[symbol]) for symbol in changed}
 
     def _entry(self, symbol: str) -> _Entry:
         entry = self._entries.get(symbol)

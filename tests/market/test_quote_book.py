@@ -119,3 +119,20 @@ def test_concurrent_writers_and_readers_see_whole_rows() -> None:
     rows = book.snapshot()
     assert set(rows) == set(symbols)
     assert all(row.volume == 500 for row in rows.values())
+
+
+def test_take_changed_returns_only_symbols_updated_since_the_last_call() -> None:
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from console.domain import Quote
+    from console.market.quote_book import QuoteBook
+
+    book = QuoteBook()
+    ts = datetime(2026, 1, 5, 15, tzinfo=UTC)
+    for symbol in ("AAPL", "MSFT"):
+        book.update_quote(Quote(symbol=symbol, bid=Decimal(1), ask=Decimal(2), timestamp=ts))
+    assert set(book.take_changed()) == {"AAPL", "MSFT"}
+    assert book.take_changed() == {}
+    book.update_quote(Quote(symbol="MSFT", bid=Decimal(1), ask=Decimal(3), timestamp=ts))
+    assert book.take_changed()["MSFT"].ask == Decimal(3)
