@@ -12,13 +12,16 @@ import asyncio
 import contextlib
 import gc
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from functools import partial
 
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Container
+from textual.css.query import NoMatches
+from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from console.domain import Account
@@ -155,10 +158,15 @@ class ConsoleApp(OrderActions, CommandRunner, App[int]):
     def apply_frame(self) -> None:
         """Hand each pane what changed since the last frame (event loop only)."""
         snapshot = self._feed.drain()
-        if not snapshot.empty:
-            self._apply(snapshot)
-        if self._orders_dirty:
-            self.refresh_orders()
+        try:
+            if not snapshot.empty:
+                self._apply(snapshot)
+            if self._orders_dirty:
+                self.refresh_orders()
+        except NoMatches:
+            # A tick that raced the app's teardown: its panes are already gone, and so is the need.
+            if not self._closing_down():
+                raise
 
     def _apply(self, snapshot: UiSnapshot) -> None:
         if snapshot.quotes:
@@ -204,7 +212,7 @@ class ConsoleApp(OrderActions, CommandRunner, App[int]):
         self.post_message(AccountRefreshed(account, positions, market_open))
 
     def on_account_refreshed(self, message: AccountRefreshed) -> None:
-        if self._stopping:
+        if self._closing_down():
             return  # a late answer while the app closes: its panes may be gone
         self.last_account = message.account
         header = self.query_one(StatusHeader)
@@ -264,6 +272,22 @@ class ConsoleApp(OrderActions, CommandRunner, App[int]):
         rows += [("Command line", ":", "open; Enter runs, Esc leaves, up/down history, Tab completes")]
         return rows
 
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette (ctrl+p) carries every console action, named as in the help screen."""
+        yield from super().get_system_commands(screen)
+        for binding in self._bindings_list():
+            if binding.action.startswith("show_pane"):
+                continue
+            yield SystemCommand(
+                binding.description,
+                f"key {binding.key_display or binding.key}",
+                partial(self.run_action, binding.action),
+            )
+        for number, pane in enumerate(PANES, 1):
+            yield SystemCommand(f"Go to {pane}", f"key {number}", partial(self.action_show_pane, pane))
+        for name in self._themes:
+            yield SystemCommand(f"Theme: {name}", "switch the colour theme", partial(self.switch_theme, name))
+
     def _bindings_list(self) -> list[Binding]:
         return [b for b in self.BINDINGS if isinstance(b, Binding)]
 
@@ -283,6 +307,10 @@ class ConsoleApp(OrderActions, CommandRunner, App[int]):
             self.session.stop(cancel_working=self.settings.broker.cancel_orders_on_exit)
         finally:
             self.call_from_thread(self.exit, 0)
+
+    def _closing_down(self) -> bool:
+        # Textual clears _running when its shutdown begins; there is no public flag for it.
+        return self._stopping or not self._running
 
     def on_unmount(self) -> None:
         self._feed.close()

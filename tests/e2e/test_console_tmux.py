@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -71,6 +72,16 @@ class Terminal:
     def type(self, text: str) -> None:
         subprocess.run([*self.tmux, "send-keys", "-t", self.name, "-l", text], check=True)
 
+    def pid(self) -> int:
+        """The console's process id (``env`` execs it, so it is the pane's process)."""
+        result = subprocess.run(
+            [*self.tmux, "display-message", "-p", "-t", self.name, "#{pane_pid}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return int(result.stdout.strip())
+
     def alive(self) -> bool:
         return (
             subprocess.run(
@@ -99,10 +110,8 @@ class Terminal:
         subprocess.run([*self.tmux, "kill-server"], capture_output=True, check=False)
 
 
-@pytest.fixture
-def console_terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
-    data = tmp_path / "data"
-    env = {
+def console_env(tmp_path: Path) -> dict[str, str]:
+    return {
         "BTCONSOLE_CONFIG_DIR": str(tmp_path / "config"),
         "BTCONSOLE_PATHS__LOG_DIR": str(tmp_path / "log"),
         "BTCONSOLE_SIM__SPEED": "5",
@@ -110,6 +119,12 @@ def console_terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
         "PATH": os.environ.get("PATH", ""),
         "HOME": str(tmp_path),
     }
+
+
+@pytest.fixture
+def console_terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
+    data = tmp_path / "data"
+    env = console_env(tmp_path)
     terminal = Terminal([sys.executable, "-m", "console", "--data-dir", str(data)], env, (120, 40))
     try:
         yield terminal, data
@@ -164,3 +179,42 @@ def test_a_bad_order_is_a_sentence_not_a_traceback(console_terminal: tuple[Termi
     terminal.wait_for(lambda s: ": command (help lists them)" in s, "the command line cleared")
     terminal.send("q")
     terminal.wait_until_gone()
+
+
+def wait_for_exit(pid: int) -> None:
+    deadline = time.monotonic() + PATIENCE_S
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"btconsole (pid {pid}) did not exit")
+
+
+@pytest.mark.parametrize("how", ["ssh-drop", "sigterm"])
+def test_hangup_and_terminate_leave_in_order_and_cancel_as_configured(tmp_path: Path, how: str) -> None:
+    env = {**console_env(tmp_path), "BTCONSOLE_BROKER__CANCEL_ORDERS_ON_EXIT": "true"}
+    data = tmp_path / "data"
+    terminal = Terminal([sys.executable, "-m", "console", "--data-dir", str(data)], env, (120, 40))
+    try:
+        terminal.wait_for(ready, "the console ready")
+        terminal.send(":")
+        terminal.type("buy 10 AAPL 1 gtc")
+        terminal.send("Enter")
+        terminal.wait_for(lambda s: "new BUY 10 AAPL limit 1.00" in s, "the resting order in the log")
+        pid = terminal.pid()
+        if how == "ssh-drop":
+            terminal.kill()  # the terminal goes away: the console gets SIGHUP, as when SSH drops
+        else:
+            os.kill(pid, signal.SIGTERM)
+        wait_for_exit(pid)
+    finally:
+        terminal.kill()
+    with Journal.open(data / "journal.sqlite3", readonly=True) as journal:
+        stops = [e for e in journal.query(kinds=[JournalKind.SESSION]) if e.payload.get("event") == "stop"]
+        canceled = [
+            e for e in journal.query(kinds=[JournalKind.BROKER_EVENT]) if e.payload.get("event") == "canceled"
+        ]
+    assert stops and stops[-1].payload["cancel_working"] is True
+    assert [e.symbol for e in canceled] == ["AAPL"]

@@ -162,3 +162,13 @@ async def test_watch_command_adds_and_subscribes_symbols(sim_console: SimConsole
         app.run_command("unwatch TSLA")
         await settle(pilot, app)
         assert "TSLA" not in app.query_one(WatchlistPane).symbols
+
+
+async def test_command_palette_carries_every_console_action(sim_console: SimConsole) -> None:
+    app = sim_console.app
+    async with app.run_test(size=(120, 40)):
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        for binding in app.BINDINGS:
+            if not binding.action.startswith("show_pane"):
+                assert binding.description in titles
+        assert {"Go to orders", "Theme: light"} <= titles

@@ -23,7 +23,7 @@ from textual.widgets import Static
 
 from console.domain import Account, Position
 from console.ui.formatting import format_money, format_percent, format_price, format_qty, percent_of
-from console.ui.panes.orders import KeyedTable
+from console.ui.widgets.keyed_table import KeyedTable
 
 COLUMNS: tuple[tuple[str, str, bool], ...] = (
     # key, label, right-aligned
