@@ -2,12 +2,14 @@
 
 The tag (a strategy name, or ``man`` for manual orders) attributes fills to their strategy and lets a
 strategy find its own orders after a restart. The run part (base-36 seconds since the epoch at start)
-keeps ids unique across restarts, since Alpaca refuses a reused client_order_id. At most 128 characters.
+and a few random characters keep ids unique across restarts and across two consoles started in the same
+second, since Alpaca refuses a reused client_order_id. At most 128 characters.
 """
 
 from __future__ import annotations
 
 import itertools
+import secrets
 import threading
 import time
 
@@ -30,7 +32,7 @@ class OrderIdMinter:
     """Thread-safe source of unique client order ids for one console run."""
 
     def __init__(self, run_id: str | None = None) -> None:
-        self.run_id = run_id or _base36(int(time.time()))
+        self.run_id = run_id or _base36(int(time.time())) + secrets.token_hex(2)
         self._counter = itertools.count(1)
         self._lock = threading.Lock()
 
