@@ -21,7 +21,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Container
 from textual.css.query import NoMatches
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
 
 from console.domain import Account
@@ -56,7 +56,9 @@ class ConsoleApp(OrderActions, CommandRunner, App[int]):
     """Focus set as the screen mounts, not deferred: a key typed at the first paint must not lose to it."""
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
-        Binding("colon", "command_line", "Command", key_display=":"),
+        # Priority: handled by the app as the key arrives, before later keys are routed to the old focus,
+        # so ":buy" typed in one burst lands whole in the command line.
+        Binding("colon", "command_line", "Command", key_display=":", priority=True),
         Binding("b", "buy", "Buy"),
         Binding("s", "sell", "Sell"),
         Binding("X", "cancel_all", "Cancel all", key_display="X"),
@@ -240,6 +242,12 @@ class ConsoleApp(OrderActions, CommandRunner, App[int]):
         self.query_one("#pane-tabs", Static).update(tabs)
         if focus:
             self.query_one(f"#{pane_id}").focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "command_line":
+            # Over a modal (ticket, help, confirm) ":" is just a character for it.
+            return not isinstance(self.screen, ModalScreen)
+        return True
 
     def action_zoom(self) -> None:
         """Zoom the focused pane to the full screen, or back."""

@@ -172,3 +172,14 @@ async def test_command_palette_carries_every_console_action(sim_console: SimCons
             if not binding.action.startswith("show_pane"):
                 assert binding.description in titles
         assert {"Go to orders", "Theme: light"} <= titles
+
+
+async def test_colon_in_a_ticket_field_types_a_colon_not_the_command_line(sim_console: SimConsole) -> None:
+    app = sim_console.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.press("colon")
+        await pilot.pause()
+        assert isinstance(app.screen, OrderTicketScreen)
