@@ -148,12 +148,12 @@ class ConsoleApp(OrderActions, CommandRunner, App[int]):
         self.post_message(SessionStarted())
 
     def on_session_started(self, _message: SessionStarted) -> None:
-        self.query_one(LogPane).add_info(f"connected to {self.session.broker.name}")
+        self.query_one(LogPane).add_info(f"connected to {self.session.broker.name}", self.venue_time())
         self.refresh_account()
 
     def on_session_failed(self, message: SessionFailed) -> None:
         self.notify(message.message, severity="error", timeout=15)
-        self.query_one(LogPane).add_info(message.message)
+        self.query_one(LogPane).add_info(message.message, self.venue_time())
 
     # -- the frame loop --------------------------------------------------------------------------
 
@@ -197,6 +197,11 @@ class ConsoleApp(OrderActions, CommandRunner, App[int]):
     def subscribe_symbols(self, symbols: list[str]) -> None:
         """Add symbols to the one market-data subscription (already-subscribed ones are a no-op)."""
         self.session.subscribe(symbols)
+
+    def venue_time(self) -> datetime:
+        """The venue's clock when it has spoken (an accelerated sim runs ahead), else the app's clock."""
+        clock = self.query_one(StatusHeader).clock
+        return clock if self._venue_clock_seen and clock is not None else self._clock()
 
     def refresh_orders(self) -> None:
         self._orders_dirty = False

@@ -54,12 +54,12 @@ class CommandRunner(_Base):
 
     def run_command(self, text: str) -> None:
         """Parse and run one command line; a bad line is reported, never raised."""
-        self.query_one(LogPane).add_info(f": {text}")
+        self.query_one(LogPane).add_info(f": {text}", self.venue_time())
         try:
             command = parse(text)
         except OrderLineError as error:
             self.notify(str(error), severity="error", timeout=8)
-            self.query_one(LogPane).add_info(f"  {error}")
+            self.query_one(LogPane).add_info(f"  {error}", self.venue_time())
             return
         self.dispatch_command(command)
 
