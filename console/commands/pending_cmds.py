@@ -8,7 +8,6 @@ import sys
 from console.config import LoadedSettings
 
 PENDING = {
-    "backtest": "run a strategy from strategies/ on historical bars",
     "emulate": "serve an offline Alpaca-compatible API on 127.0.0.1",
     "serve": "run the trading engine headless",
     "attach": "attach a console to a running engine",
