@@ -4,6 +4,9 @@ Only this package imports Textual. The app takes its session in its constructor 
 factory, used by the CLI and the tests), so a test can hand it a sim session on a frozen clock.
 Engine threads never touch widgets: the frame timer drains ``UiFeed`` at ``ui.refresh_hz`` and hands each
 pane what changed; account and positions are fetched in a thread worker once a second.
+Strategies live in the engine's ``StrategyHost``, built off the event loop once the session is up (its
+import loads Backtrader, which the app never imports itself); the strategies pane's requests run in
+thread workers, and its rows are refreshed when a strategy changes state, its orders move, or each second.
 """
 
 from __future__ import annotations
@@ -13,14 +16,17 @@ import contextlib
 import gc
 import signal
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Container
 from textual.css.query import NoMatches
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
 
@@ -31,20 +37,44 @@ from console.session_factory import watched_symbols
 from console.settings_schema import Settings
 from console.ui.command_runner import CommandRunner
 from console.ui.feed import UiFeed, UiSnapshot
+from console.ui.formatting import format_time_et
 from console.ui.messages import AccountRefreshed, SessionFailed, SessionStarted
 from console.ui.order_actions import OrderActions
 from console.ui.panes.header import StatusHeader
 from console.ui.panes.log import LogPane
 from console.ui.panes.orders import OrdersPane
 from console.ui.panes.positions import PositionsPane
+from console.ui.panes.strategies import StrategiesPane, StrategyDetailScreen
 from console.ui.panes.watchlist import WatchlistPane
 from console.ui.screens.help import HelpScreen
 from console.ui.themes import BASE_CSS, THEME_NAMES, load_themes
 from console.ui.widgets.command_line import CommandLine
 
-PANES = ("watchlist", "orders", "positions", "log")
+if TYPE_CHECKING:
+    from console.engine.strategy_host import StrategyHost
+
+PANES = ("watchlist", "orders", "positions", "log", "strategies")
 """Pane ids in the order of their number keys."""
 ACCOUNT_REFRESH_S = 1.0
+STRATEGY_LOG_LINES = 20
+"""Journal rows the strategies pane's ``l`` key shows."""
+
+
+@dataclass
+class StrategiesLoaded(Message):
+    """The strategy host is built (or could not be); ``problems`` are sentences, ``started`` names."""
+
+    host: StrategyHost | None
+    problems: list[str]
+    started: list[str]
+
+
+@dataclass
+class StrategyAnswer(Message):
+    """A strategy request ended; ``message`` is one sentence, an error when ``failed``."""
+
+    message: str
+    failed: bool = False
 
 
 class ConsoleApp(OrderActions, CommandRunner, App[int]):
@@ -87,6 +117,10 @@ class ConsoleApp(OrderActions, CommandRunner, App[int]):
         self._start_session = start_session
         self._feed = UiFeed(session.bus, session.quotes)
         self._orders_dirty = True
+        self._strategies_dirty = False
+        self.strategy_host: StrategyHost | None = None
+        """The session's strategies, once loaded (None before, or when none are configured)."""
+        self._strategies_loading = bool(settings.strategies)
         self._stopping = False
         self._venue_clock_seen = False
         self._themes = load_themes()
@@ -101,6 +135,7 @@ class ConsoleApp(OrderActions, CommandRunner, App[int]):
             yield OrdersPane()
             yield PositionsPane()
             yield LogPane()
+            yield StrategiesPane()
         yield CommandLine(
             symbols=lambda: self.query_one(WatchlistPane).symbols,
             themes=THEME_NAMES,
@@ -126,6 +161,7 @@ class ConsoleApp(OrderActions, CommandRunner, App[int]):
             self.start_session()
         else:
             self.refresh_account()
+            self.load_strategies()
 
     def _install_signal_handlers(self) -> None:
         # SIGHUP is the SSH session dropping: leave as orderly as a q keypress.
@@ -146,6 +182,60 @@ class ConsoleApp(OrderActions, CommandRunner, App[int]):
             self.post_message(SessionFailed(f"Could not connect to {self.session.broker.name}: {error}"))
             return
         self.post_message(SessionStarted())
+        self._load_strategies()
+
+    @work(thread=True, exit_on_error=False, group="session")
+    def load_strategies(self) -> None:
+        """Load the configured strategies over an already-started session (off the event loop)."""
+        self._load_strategies()
+
+    def _load_strategies(self) -> None:
+        """Build the strategy host and start the enabled strategies (worker thread); report by message."""
+        if not self.settings.strategies:
+            return
+        try:
+            from console.engine.strategy_host import StrategyHost
+
+            host = StrategyHost.for_settings(
+                self.session, self.settings.strategies, self.settings.paths.strategies_dir
+            )
+        except Exception as error:  # a broken engine must not take the console down
+            self.post_message(StrategiesLoaded(None, [f"Strategies could not be loaded: {error}"], []))
+            return
+        started: list[str] = []
+        problems = list(host.problems)
+        for name in [n for n in host.names() if host.config(n).enabled]:
+            try:
+                host.start(name)
+                started.append(name)
+            except Exception as error:  # one strategy failing to start leaves the others
+                problems.append(f"strategy {name} did not start: {error}")
+        self.post_message(StrategiesLoaded(host, problems, started))
+
+    def on_strategies_loaded(self, message: StrategiesLoaded) -> None:
+        self._strategies_loading = False
+        if self._closing_down():
+            if message.host is not None:
+                self.stop_strategies_later(message.host)
+            return
+        self.strategy_host = message.host
+        self._strategies_dirty = True
+        log = self.query_one(LogPane)
+        for problem in message.problems:
+            log.add_info(problem, self.venue_time())
+        if message.problems:
+            count = len(message.problems)
+            self.notify(
+                f"{count} strateg{'y' if count == 1 else 'ies'} could not be loaded; see the log.",
+                severity="error",
+                timeout=10,
+            )
+        if message.started:
+            log.add_info(f"strategies started: {', '.join(message.started)}", self.venue_time())
+
+    @work(thread=True, exit_on_error=False, group="strategies")
+    def stop_strategies_later(self, host: StrategyHost) -> None:
+        host.stop_all()
 
     def on_session_started(self, _message: SessionStarted) -> None:
         self.query_one(LogPane).add_info(f"connected to {self.session.broker.name}", self.venue_time())
@@ -165,6 +255,8 @@ class ConsoleApp(OrderActions, CommandRunner, App[int]):
                 self._apply(snapshot)
             if self._orders_dirty:
                 self.refresh_orders()
+            if self._strategies_dirty:
+                self.refresh_strategies()
         except NoMatches:
             # A tick that raced the app's teardown: its panes are already gone, and so is the need.
             if not self._closing_down():
@@ -181,6 +273,14 @@ class ConsoleApp(OrderActions, CommandRunner, App[int]):
             self.notify(error.message, severity="error", timeout=8)
         if snapshot.order_updates:
             self._orders_dirty = True
+            self._strategies_dirty = True
+        for change in snapshot.strategy_changes:
+            self._strategies_dirty = True
+            if self.strategy_host is not None:
+                self.strategy_host.note_detail(change.name, change.detail)
+            if change.detail:
+                text = f"strategy {change.name} {change.state.value}: {change.detail}"
+                log.add_info(text, self.venue_time())
         header = self.query_one(StatusHeader)
         if snapshot.connections:
             header.connections = {**header.connections, **snapshot.connections}
@@ -207,6 +307,86 @@ class ConsoleApp(OrderActions, CommandRunner, App[int]):
         self._orders_dirty = False
         self.query_one(OrdersPane).update_orders(self.session.orders())
 
+    def refresh_strategies(self) -> None:
+        self._strategies_dirty = False
+        host = self.strategy_host
+        if host is not None:
+            self.query_one(StrategiesPane).update_strategies(host.rows(), host.problems)
+
+    # -- strategies ------------------------------------------------------------------------------
+
+    def on_strategies_pane_toggle_requested(self, message: StrategiesPane.ToggleRequested) -> None:
+        self.strategy_command("toggle", message.name)
+
+    def on_strategies_pane_pause_requested(self, message: StrategiesPane.PauseRequested) -> None:
+        self.strategy_command("toggle_pause", message.name)
+
+    def on_strategies_pane_show_params(self, message: StrategiesPane.ShowParams) -> None:
+        host = self.strategy_host
+        if host is None:
+            return
+        try:
+            params = host.params(message.name)
+            config = host.config(message.name)
+        except Exception as error:  # an unknown name: one sentence
+            self.notify(str(error), severity="error")
+            return
+        lines = [
+            f"class      {config.strategy_class}",
+            f"symbols    {' '.join(config.symbols)}",
+            f"timeframe  {config.timeframe.value}",
+            "",
+            *(f"{key:<24} {value!r}" for key, value in params.items()),
+        ]
+        self.push_screen(StrategyDetailScreen(f"{message.name} · params", lines))
+
+    def on_strategies_pane_show_log(self, message: StrategiesPane.ShowLog) -> None:
+        self.show_strategy_log(message.name)
+
+    @work(thread=True, exit_on_error=False, group="strategies")
+    def show_strategy_log(self, name: str) -> None:
+        """Read the strategy's last journal rows off the event loop, then show them."""
+        host = self.strategy_host
+        if host is None:
+            return
+        try:
+            entries = host.journal_lines(name, STRATEGY_LOG_LINES)
+        except Exception as error:  # an unknown name or a journal failure: one sentence
+            self.post_message(StrategyAnswer(str(error), failed=True))
+            return
+        lines = [f"{format_time_et(e.ts)}  {e.kind:<14} {_payload_text(e.payload)}" for e in entries]
+        title = f"{name} · last {len(lines)} journal rows"
+        self.call_from_thread(self.push_screen, StrategyDetailScreen(title, lines))
+
+    def strategy_command(self, verb: str, name: str) -> None:
+        """Run ``verb`` (start, stop, pause, resume, toggle, toggle_pause) on strategy ``name``."""
+        host = self.strategy_host
+        if host is None:
+            if self._strategies_loading:
+                self.notify("Strategies are still loading; try again in a moment.", severity="warning")
+            else:
+                self.notify(f"No strategy named {name!r}; none are configured.", severity="error")
+            return
+        self.run_strategy_command(host, verb, name)
+
+    @work(thread=True, exit_on_error=False, group="strategies")
+    def run_strategy_command(self, host: StrategyHost, verb: str, name: str) -> None:
+        """Ask the host (a stop joins the strategy's thread, so never on the event loop)."""
+        try:
+            answer = getattr(host, verb)(name)
+        except Exception as error:  # unknown name or an engine failure: one sentence either way
+            self.post_message(StrategyAnswer(str(error), failed=True))
+            return
+        self.post_message(StrategyAnswer(answer))
+
+    def on_strategy_answer(self, message: StrategyAnswer) -> None:
+        if self._closing_down():
+            return
+        text = message.message[:1].upper() + message.message[1:]
+        self.notify(text, severity="error" if message.failed else "information", timeout=6)
+        self.query_one(LogPane).add_info(text, self.venue_time())
+        self._strategies_dirty = True
+
     @work(thread=True, exit_on_error=False, exclusive=True, group="account")
     def refresh_account(self) -> None:
         """Fetch account, positions and market state off the event loop."""
@@ -230,6 +410,7 @@ class ConsoleApp(OrderActions, CommandRunner, App[int]):
             header.market_open = message.market_open
             header.clock = self._clock()
         self.query_one(PositionsPane).update_positions(message.positions, message.account)
+        self._strategies_dirty = True  # marks move: refresh unrealized P&L and signals each second
 
     # -- panes, themes, help ---------------------------------------------------------------------
 
@@ -317,6 +498,8 @@ class ConsoleApp(OrderActions, CommandRunner, App[int]):
     @work(thread=True, exit_on_error=False, group="session")
     def stop_session_and_exit(self) -> None:
         try:
+            if self.strategy_host is not None:
+                self.strategy_host.stop_all()  # before the session: their orders go through it
             self.session.stop(cancel_working=self.settings.broker.cancel_orders_on_exit)
         finally:
             self.call_from_thread(self.exit, 0)
@@ -327,6 +510,10 @@ class ConsoleApp(OrderActions, CommandRunner, App[int]):
 
     def on_unmount(self) -> None:
         self._feed.close()
+
+
+def _payload_text(payload: dict[str, object]) -> str:
+    return "  ".join(f"{key}={value}" for key, value in payload.items() if key != "traceback")
 
 
 def _bindings_of(widget: object) -> list[Binding]:

@@ -87,8 +87,14 @@ class CommandRunner(_Base):
                 self.action_help()
             case Quit():
                 self.action_quit_console()
-            case StartStrategy() | StopStrategy() | PauseStrategy() | ResumeStrategy():
-                self.notify("Strategies are not available in this version yet.", severity="warning")
+            case StartStrategy(name=name):
+                self.strategy_command("start", name)
+            case StopStrategy(name=name):
+                self.strategy_command("stop", name)
+            case PauseStrategy(name=name):
+                self.strategy_command("pause", name)
+            case ResumeStrategy(name=name):
+                self.strategy_command("resume", name)
             case Kill() | ResumeTrading():
                 self.notify("The kill switch is not available in this version yet.", severity="warning")
 

@@ -3,8 +3,9 @@
 Broker and strategy threads publish on the bus at any rate. Calling into Textual per event would stall
 input (``call_from_thread`` is a ~170 µs blocking round trip), so the feed's bus handlers only append to
 thread-safe structures, and the app's frame timer calls ``drain()`` on the event loop at ``ui.refresh_hz``.
-Quotes collapse to the latest row per symbol (the QuoteBook already keeps that); order updates, errors
-and connection changes are kept in order, bounded so a stalled UI cannot grow memory without limit.
+Quotes collapse to the latest row per symbol (the QuoteBook already keeps that); order updates, errors,
+connection changes and strategy state changes are kept in order, bounded so a stalled UI cannot grow
+memory without limit.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from console.bus import EventBus, Subscription
 from console.domain import ConnectionStatus, ErrorEvent, OrderUpdate
 from console.domain.events import ClockUpdate
+from console.engine.events import StrategyStateChanged
 from console.market.quote_book import QuoteBook, QuoteBookRow
 
 MAX_PENDING_EVENTS = 5_000
@@ -31,12 +33,20 @@ class UiSnapshot:
     errors: tuple[ErrorEvent, ...] = ()
     connections: dict[str, ConnectionStatus] = field(default_factory=dict)
     clock: ClockUpdate | None = None
+    strategy_changes: tuple[StrategyStateChanged, ...] = ()
     dropped: int = 0
     """Events discarded because the UI fell behind."""
 
     @property
     def empty(self) -> bool:
-        return not (self.quotes or self.order_updates or self.errors or self.connections or self.clock)
+        return not (
+            self.quotes
+            or self.order_updates
+            or self.errors
+            or self.connections
+            or self.clock
+            or self.strategy_changes
+        )
 
 
 class UiFeed:
@@ -45,13 +55,14 @@ class UiFeed:
     def __init__(self, bus: EventBus, quotes: QuoteBook) -> None:
         self._quotes = quotes
         self._lock = threading.Lock()
-        self._events: collections.deque[OrderUpdate | ErrorEvent] = collections.deque()
+        self._events: collections.deque[OrderUpdate | ErrorEvent | StrategyStateChanged] = collections.deque()
         self._connections: dict[str, ConnectionStatus] = {}
         self._clock: ClockUpdate | None = None
         self._dropped = 0
         self._subscriptions: list[Subscription] = [
             bus.subscribe(OrderUpdate, self._keep),
             bus.subscribe(ErrorEvent, self._keep),
+            bus.subscribe(StrategyStateChanged, self._keep),
             bus.subscribe(ConnectionStatus, self._on_connection),
             bus.subscribe(ClockUpdate, self._on_clock),
         ]
@@ -73,10 +84,11 @@ class UiFeed:
             errors=tuple(e for e in events if isinstance(e, ErrorEvent)),
             connections=connections,
             clock=clock,
+            strategy_changes=tuple(e for e in events if isinstance(e, StrategyStateChanged)),
             dropped=dropped,
         )
 
-    def _keep(self, event: OrderUpdate | ErrorEvent) -> None:
+    def _keep(self, event: OrderUpdate | ErrorEvent | StrategyStateChanged) -> None:
         with self._lock:
             if len(self._events) >= MAX_PENDING_EVENTS:
                 self._events.popleft()
