@@ -105,6 +105,19 @@ class StrategyRunner:
     def names(self) -> list[str]:
         return list(self._slots)
 
+    def last_signal(self, name: str) -> str:
+        """The running strategy's ``signal`` attribute (its last decision, in words), or "" if it has none.
+
+        Raises:
+            KeyError: no strategy registered under ``name``.
+        """
+        cerebro = self._slot(name).cerebro
+        for strategy in getattr(cerebro, "runningstrats", None) or ():
+            signal = getattr(strategy, "signal", None)
+            if isinstance(signal, str):
+                return signal
+        return ""
+
     def state(self, name: str) -> StrategyState:
         return self._slot(name).state
 

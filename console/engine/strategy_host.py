@@ -255,15 +255,7 @@ class StrategyHost:
         return None
 
     def _signal(self, name: str) -> str:
-        # TODO(runner): StrategyRunner should expose the running strategy instance; until then the host
-        # reads its Cerebro's running strategies, defensively, and shows nothing when they are not there.
-        slot = getattr(self.runner, "_slots", {}).get(name)
-        cerebro = getattr(slot, "cerebro", None)
-        for strategy in getattr(cerebro, "runningstrats", None) or ():
-            signal = getattr(strategy, "signal", None)
-            if isinstance(signal, str):
-                return signal
-        return ""
+        return self.runner.last_signal(name)
 
 
 class _Book:
