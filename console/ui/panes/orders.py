@@ -10,13 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Self
 
 from rich.style import Style
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import reactive
 from textual.theme import Theme
@@ -30,7 +27,7 @@ from console.ui.formatting import (
     format_time_et,
     truncate_start,
 )
-from console.ui.widgets.keyed_table import KeyedTable
+from console.ui.widgets.table_pane import TablePane
 
 CLIENT_ID_WIDTH = 16
 """Characters of a client order id shown; its end (the sequence number) is kept."""
@@ -95,7 +92,7 @@ COLUMNS: tuple[tuple[str, str, bool], ...] = (
 )
 
 
-class OrdersPane(Vertical):
+class OrdersPane(TablePane):
     """Today's orders: working, filled, cancelled or all; cancel or replace the one under the cursor."""
 
     BINDINGS = [
@@ -108,24 +105,14 @@ class OrdersPane(Vertical):
 
     DEFAULT_CSS = """
     OrdersPane {
-        height: 1fr;
-        border: round $panel;
-        border-title-color: $text-muted;
-        &:focus-within {
-            border: round $accent;
-            border-title-color: $accent;
-        }
-        & > KeyedTable {
-            height: 1fr;
-            background: $surface;
-        }
         & > .orders--buy { color: $success; }
         & > .orders--sell { color: $error; }
         & > .orders--rejected { color: $error; }
     }
     """
 
-    ALLOW_MAXIMIZE = True
+    COLUMNS = COLUMNS
+    TABLE_ID = "orders-table"
 
     view: reactive[OrderView] = reactive(OrderView.WORKING, init=False)
     """Which orders the table lists; ``v`` cycles working → filled → cancelled → all."""
@@ -149,28 +136,11 @@ class OrdersPane(Vertical):
         self._cells: dict[str, tuple[Order, tuple[Text, ...]]] = {}
         """Cells of the orders shown, kept while the order is unchanged: a busy day has many orders."""
 
-    def compose(self) -> ComposeResult:
-        yield KeyedTable(id="orders-table")
-
-    def on_mount(self) -> None:
-        self.table.add_keyed_columns(COLUMNS)
-        self.app.theme_changed_signal.subscribe(self, self._recolour)
-        self._show()
-
-    @property
-    def table(self) -> KeyedTable:
-        return self.query_one(KeyedTable)
-
     @property
     def selected_order(self) -> Order | None:
         """The order under the cursor, or ``None`` when the view is empty."""
         key = self.table.selected_key
         return None if key is None else self._by_id.get(key)
-
-    def focus(self, scroll_visible: bool = True) -> Self:
-        """Focus the table, which takes the pane's keys."""
-        self.table.focus(scroll_visible)
-        return self
 
     def update_orders(self, orders: Sequence[Order]) -> None:
         """Show ``orders`` (the full list, newest first), repainting only what changed.

@@ -9,21 +9,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Self
 
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.theme import Theme
 from textual.widgets import Static
 
 from console.domain import Account, Position
 from console.ui.formatting import format_money, format_percent, format_price, format_qty, percent_of
-from console.ui.widgets.keyed_table import KeyedTable
+from console.ui.widgets.table_pane import TablePane
 
 COLUMNS: tuple[tuple[str, str, bool], ...] = (
     # key, label, right-aligned
@@ -39,7 +36,7 @@ COLUMNS: tuple[tuple[str, str, bool], ...] = (
 )
 
 
-class PositionsPane(Vertical):
+class PositionsPane(TablePane):
     """Open positions with unrealized and realized P&L, a totals line, and flatten on ``f``."""
 
     BINDINGS = [Binding("f", "flatten_position", "Flatten")]
@@ -48,17 +45,6 @@ class PositionsPane(Vertical):
 
     DEFAULT_CSS = """
     PositionsPane {
-        height: 1fr;
-        border: round $panel;
-        border-title-color: $text-muted;
-        &:focus-within {
-            border: round $accent;
-            border-title-color: $accent;
-        }
-        & > KeyedTable {
-            height: 1fr;
-            background: $surface;
-        }
         & > #positions-totals {
             height: 1;
             padding: 0 1;
@@ -70,7 +56,8 @@ class PositionsPane(Vertical):
     }
     """
 
-    ALLOW_MAXIMIZE = True
+    COLUMNS = COLUMNS
+    TABLE_ID = "positions-table"
 
     @dataclass
     class FlattenRequested(Message):
@@ -84,27 +71,13 @@ class PositionsPane(Vertical):
         self._account: Account | None = None
 
     def compose(self) -> ComposeResult:
-        yield KeyedTable(id="positions-table")
+        yield from super().compose()
         yield Static(id="positions-totals")
-
-    def on_mount(self) -> None:
-        self.table.add_keyed_columns(COLUMNS)
-        self.app.theme_changed_signal.subscribe(self, self._recolour)
-        self._show()
-
-    @property
-    def table(self) -> KeyedTable:
-        return self.query_one(KeyedTable)
 
     @property
     def selected_symbol(self) -> str | None:
         """The symbol under the cursor, or ``None`` when flat."""
         return self.table.selected_key
-
-    def focus(self, scroll_visible: bool = True) -> Self:
-        """Focus the table, which takes the pane's keys."""
-        self.table.focus(scroll_visible)
-        return self
 
     def update_positions(self, positions: Sequence[Position], account: Account | None) -> None:
         """Show ``positions`` (sorted by symbol) and their totals.
@@ -122,9 +95,6 @@ class PositionsPane(Vertical):
         symbol = self.selected_symbol
         if symbol is not None:
             self.post_message(self.FlattenRequested(symbol))
-
-    def _recolour(self, _theme: Theme) -> None:
-        self._show()
 
     def _show(self) -> None:
         gain, loss = (self.get_component_rich_style(f"positions--{name}") for name in ("gain", "loss"))

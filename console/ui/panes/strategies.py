@@ -9,21 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.theme import Theme
 from textual.widgets import DataTable, Static
 
 from console.engine.events import StrategyState
 from console.ui.formatting import format_money, format_qty
-from console.ui.widgets.keyed_table import KeyedTable
+from console.ui.widgets.table_pane import TablePane
 
 if TYPE_CHECKING:
     from console.engine.strategy_host import StrategyRow
@@ -43,7 +42,7 @@ COLUMNS: tuple[tuple[str, str, bool], ...] = (
 )
 
 
-class StrategiesPane(Vertical):
+class StrategiesPane(TablePane):
     """The configured strategies; start/stop, pause/resume, and look at their log and params."""
 
     BINDINGS = [
@@ -64,17 +63,6 @@ class StrategiesPane(Vertical):
 
     DEFAULT_CSS = """
     StrategiesPane {
-        height: 1fr;
-        border: round $panel;
-        border-title-color: $text-muted;
-        &:focus-within {
-            border: round $accent;
-            border-title-color: $accent;
-        }
-        & > KeyedTable {
-            height: 1fr;
-            background: $surface;
-        }
         & > .strategies--running { color: $success; }
         & > .strategies--paused { color: $warning; }
         & > .strategies--errored { color: $error; }
@@ -84,7 +72,8 @@ class StrategiesPane(Vertical):
     }
     """
 
-    ALLOW_MAXIMIZE = True
+    COLUMNS = COLUMNS
+    TABLE_ID = "strategies-table"
 
     @dataclass
     class ToggleRequested(Message):
@@ -115,18 +104,6 @@ class StrategiesPane(Vertical):
         self._rows: tuple[StrategyRow, ...] = ()
         self.problems: tuple[str, ...] = ()
 
-    def compose(self) -> ComposeResult:
-        yield KeyedTable(id="strategies-table")
-
-    def on_mount(self) -> None:
-        self.table.add_keyed_columns(COLUMNS)
-        self.app.theme_changed_signal.subscribe(self, self._recolour)
-        self._show()
-
-    @property
-    def table(self) -> KeyedTable:
-        return self.query_one(KeyedTable)
-
     @property
     def selected_name(self) -> str | None:
         """The name of the strategy under the cursor, or ``None`` when there are none."""
@@ -135,11 +112,6 @@ class StrategiesPane(Vertical):
     @property
     def rows(self) -> tuple[StrategyRow, ...]:
         return self._rows
-
-    def focus(self, scroll_visible: bool = True) -> Self:
-        """Focus the table, which takes the pane's keys."""
-        self.table.focus(scroll_visible)
-        return self
 
     def update_strategies(self, rows: Sequence[StrategyRow], problems: Sequence[str] = ()) -> None:
         """Show ``rows`` (every loaded strategy, in configuration order), repainting only what changed.
@@ -185,9 +157,6 @@ class StrategiesPane(Vertical):
         return name
 
     # -- drawing -----------------------------------------------------------------------------------
-
-    def _recolour(self, _theme: Theme) -> None:
-        self._show()
 
     def _show(self) -> None:
         styles = {name: self.get_component_rich_style(name, partial=True) for name in self.COMPONENT_CLASSES}
